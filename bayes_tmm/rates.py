@@ -24,10 +24,10 @@ from .cross_sections import em_cross_section, max_recoil_MeV, min_neutrino_energ
 from .experiments import SetupSpec
 from .nuclei import Isotope, element, targets_per_isotope
 from .sources import ComponentFlux, LineSpectrum
+from .tmm import BeamComponent
 
 __all__ = [
     "Templates",
-    "ANTINEUTRINO_COMPONENTS",
     "templates",
     "compute_templates",
     "recoil_bin_edges_MeV",
@@ -35,8 +35,6 @@ __all__ = [
     "ENERGY_NODES",
 ]
 
-#: Components that are antineutrinos (the sign of the SM vector-axial interference flips).
-ANTINEUTRINO_COMPONENTS = frozenset({"numubar", "antinue"})
 #: Gauss-Legendre nodes per smooth piece of the recoil integral and of the neutrino-energy integral.
 RECOIL_NODES = 40
 ENERGY_NODES = 24
@@ -106,7 +104,7 @@ def _gauss_legendre(n: int):
 
 def _energy_integrals(flux: ComponentFlux, recoil_MeV: np.ndarray, isotope: Isotope, spec: SetupSpec):
     """For each recoil node T: integral over E of pdf(E) dsigma/dT (SM and EM per mu^2), cm^2/MeV."""
-    antineutrino = flux.component in ANTINEUTRINO_COMPONENTS
+    antineutrino = BeamComponent(flux.component).is_antineutrino  # flips the vector-axial interference
     ff = spec.physics.form_factor
     spectrum = flux.spectrum
     if isinstance(spectrum, LineSpectrum):

@@ -13,8 +13,9 @@ from scipy.integrate import quad
 from .cross_sections import em_cross_section, max_recoil_MeV, min_neutrino_energy_MeV, sm_cross_section
 from .experiments import SetupSpec
 from .nuclei import Isotope, element, targets_per_isotope
-from .rates import ANTINEUTRINO_COMPONENTS, recoil_bin_edges_MeV
+from .rates import recoil_bin_edges_MeV
 from .sources import ComponentFlux, LineSpectrum
+from .tmm import BeamComponent
 
 __all__ = ["reference_events"]
 
@@ -23,7 +24,7 @@ _EPSREL = 1e-9
 
 def _inner(flux: ComponentFlux, t: float, isotope: Isotope, spec: SetupSpec, em: bool) -> float:
     """Integral over E of pdf(E) dsigma/dT at fixed recoil T (cm^2/MeV)."""
-    anti = flux.component in ANTINEUTRINO_COMPONENTS
+    anti = BeamComponent(flux.component).is_antineutrino
     ff = spec.physics.form_factor
 
     def dsigma(e):
