@@ -100,6 +100,14 @@ def cmd_table2(args) -> int:
     return 0
 
 
+def cmd_figures(args) -> int:
+    from .figures import write_all_figures
+
+    for path in write_all_figures(args.out):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bayes-tmm",
@@ -115,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Eq. (35) convention for projections: nuisance on the EM signal (default, reproduces "
                         "the paper) or on the total prediction")
     p.set_defaults(func=cmd_table2)
+    p = sub.add_parser("figures", help="write the paper's Figs. 1-8 as PNG and PDF")
+    p.add_argument("--out", default="figures", help="output folder (created if missing)")
+    p.set_defaults(func=cmd_figures)
     return parser
 
 

@@ -250,15 +250,24 @@ def profiled_limits(chi2: CountingChi2, params: OscillationParameters = TABLE2_P
 class RegionBoundary:
     """Boundary of a 90 % C.L. region in the (|Lambda_i|, |Lambda_j|) plane, third Lambda zero.
 
-    ``x``, ``y`` (1e-10 mu_B) trace the boundary from the |Lambda_i| axis to the |Lambda_j| axis;
-    ``inf`` marks directions the beam cannot see. ``i``, ``j`` are 1-based.
+    ``angle_rad`` runs from 0 (the |Lambda_i| axis) to pi/2 (the |Lambda_j| axis); ``radius`` (1e-10 mu_B) is
+    the boundary's distance from the origin in that direction, ``inf`` where the beam cannot see it.
+    ``x``, ``y`` are the same points in Cartesian form. ``i``, ``j`` are 1-based.
     """
 
     i: int
     j: int
-    x: np.ndarray
-    y: np.ndarray
+    angle_rad: np.ndarray
+    radius: np.ndarray
     phase_difference_rad: float
+
+    @property
+    def x(self) -> np.ndarray:
+        return self.radius * np.cos(self.angle_rad)
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.radius * np.sin(self.angle_rad)
 
 
 def region_boundary(chi2: CountingChi2, i: int, j: int, *, phase_difference_rad: float = 0.0,
@@ -279,4 +288,4 @@ def region_boundary(chi2: CountingChi2, i: int, j: int, *, phase_difference_rad:
     tiny = 1e-12 * np.abs(m).max()
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.where(quad > tiny, np.sqrt(n_lim / np.where(quad > tiny, quad, 1.0)), np.inf)
-    return RegionBoundary(i, j, r * c, r * s, phase_difference_rad)
+    return RegionBoundary(i, j, theta, r, phase_difference_rad)
