@@ -21,7 +21,7 @@ from pytensor.graph.basic import Variable
 
 from .tmm import real_quadratic_form_6x6
 
-__all__ = ["quadratic_form_6x6_pt", "mu2_from_cartesian_pt", "mu2_from_matrix_pt"]
+__all__ = ["quadratic_form_6x6_pt", "mu2_from_cartesian_pt", "mu2_from_matrix_pt", "mu2_from_forms_pt"]
 
 
 def quadratic_form_6x6_pt(M):
@@ -74,3 +74,15 @@ def mu2_from_matrix_pt(moduli, phases, M):
     r = pt.as_tensor_variable(moduli)
     phi = pt.as_tensor_variable(phases)
     return mu2_from_cartesian_pt(r * pt.cos(phi), r * pt.sin(phi), M)
+
+
+def mu2_from_forms_pt(re, im, forms):
+    """mu_c^2 = z^T Q_c z for a stack of real quadratic forms, z = (Re Lambda, Im Lambda).
+
+    ``re``, ``im``: tensors of shape (3,) (1e-10 mu_B); ``forms``: tensor or array of shape (C, 6, 6), e.g.
+    ``np.stack([real_quadratic_form_6x6(M_c) for c in ...])`` held in a ``pm.Data`` so that a compiled model
+    can be re-used with other mixing matrices. Returns shape (C,) in (1e-10 mu_B)^2.
+    """
+    z = pt.concatenate([pt.as_tensor_variable(re), pt.as_tensor_variable(im)])
+    q = pt.as_tensor_variable(forms)
+    return pt.sum(pt.dot(q, z) * z, axis=-1)

@@ -1,0 +1,307 @@
+"""PyMC models of the TMM moduli, phases and nuisance normalizations.
+
+One builder, :func:`build_model`, turns one or several counting analyses (:class:`~bayes_tmm.frequentist.
+CountingChi2`, the same objects the chi^2 side uses) into a ``pm.Model``:
+
+* parameters: the TMM moduli |Lambda_i| (units 1e-10 mu_B) under a named prior; in ``full`` mode also
+  their phases, each Lambda_i sampled as a 2-D vector w_i ~ Normal(0, 1)^2 whose direction is the phase
+  (uniform on the circle, free of the 0 = 2 pi seam that breaks ``Uniform(0, 2 pi)`` and ``VonMises``
+  phases, STACK.md) and whose length maps to the modulus through the prior's inverse CDF; the common
+  phase is unobservable and only the differences delta_ij = zeta_i - zeta_j are reported;
+  per analysis a signal normalization alpha and a background normalization beta with Gaussian priors of
+  the chi^2 pulls' widths, truncated so that 1 + alpha > 0 and 1 + beta > 0;
+* expected counts through :func:`bayes_tmm.expected.expected_counts` (the chi^2 side's function) and the
+  effective-moment forms mu_c^2 = z^T Q_c z of :mod:`bayes_tmm.tmm`;
+* a Gaussian likelihood with the chi^2's statistical variance, so -2 log L = chi^2 + const and Bayesian
+  and chi^2 results differ only by marginalization vs profiling and by the prior.
+
+Modes: ``single`` (one non-zero Lambda_i at a time, real: three independent one-parameter posteriors in
+one graph, each with its own nuisances), ``pair`` (two real Lambda's, the paper's 2-D setting) and
+``full`` (three moduli and two phases; the phases are marginalized).
+
+Every number (templates, data, pulls, mixing forms, prior range) is a ``pm.Data`` container, so a model
+compiled once serves every experiment and setup of the same structure (:func:`structure_key`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pymc as pm
+import pytensor.tensor as pt
+
+from .expected import NUISANCE_CONVENTIONS, expected_counts
+from .frequentist import TABLE2_PARAMETERS, CountingChi2, one_at_a_time_limits
+from .mixing import OscillationParameters, pmns_matrix
+from .sources import COMPONENTS
+from .tmm import effective_moment_matrix, real_quadratic_form_6x6
+from .tmm_pytensor import mu2_from_forms_pt
+
+__all__ = [
+    "MODES",
+    "PRIORS",
+    "Prior",
+    "ModelInputs",
+    "model_inputs",
+    "build_model",
+    "structure_key",
+    "prior_data",
+    "default_lambda_max",
+]
+
+#: Model modes.
+MODES = ("single", "pair", "full")
+#: Priors on the moduli |Lambda_i|, by name.
+PRIORS = ("flat", "flat_mu2", "log_uniform", "half_normal")
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A prior on each modulus |Lambda_i| (units 1e-10 mu_B), independent and identical for i = 1, 2, 3.
+
+    * ``flat``: uniform in |Lambda| on [0, lambda_max];
+    * ``flat_mu2``: uniform in |Lambda|^2 on [0, lambda_max^2] (density proportional to |Lambda|): flat in
+      the EM rate for one non-zero Lambda_i;
+    * ``log_uniform``: uniform in ln |Lambda| on [lambda_min, lambda_max] (scale invariant; needs a cut-off
+      lambda_min > 0, which the limit then depends on);
+    * ``half_normal``: half-normal of scale ``scale``, truncated at lambda_max.
+    """
+
+    name: str = "flat"
+    lambda_max: float = 100.0
+    lambda_min: float | None = None
+    scale: float | None = None
+
+    def __post_init__(self):
+        if self.name not in PRIORS:
+            raise ValueError(f"prior must be one of {PRIORS}, got {self.name!r}")
+        if not (np.isfinite(self.lambda_max) and self.lambda_max > 0):
+            raise ValueError(f"lambda_max must be a finite number > 0 (1e-10 mu_B), got {self.lambda_max!r}")
+        if self.lambda_min is not None and not 0 < self.lambda_min < self.lambda_max:
+            raise ValueError(f"lambda_min must lie in (0, lambda_max={self.lambda_max}), got {self.lambda_min!r}")
+        if self.scale is not None and not self.scale > 0:
+            raise ValueError(f"scale must be > 0 (1e-10 mu_B), got {self.scale!r}")
+
+    @property
+    def lower(self) -> float:
+        """Lower cut-off of the log-uniform prior: ``lambda_min`` or lambda_max / 1000."""
+        return self.lambda_min if self.lambda_min is not None else self.lambda_max * 1e-3
+
+    @property
+    def half_normal_scale(self) -> float:
+        """Scale of the half-normal prior: ``scale`` or lambda_max / 3."""
+        return self.scale if self.scale is not None else self.lambda_max / 3.0
+
+    def describe(self) -> str:
+        if self.name == "flat":
+            return f"flat in |Lambda| on [0, {self.lambda_max:.4g}]"
+        if self.name == "flat_mu2":
+            return f"flat in |Lambda|^2 on [0, {self.lambda_max:.4g}^2]"
+        if self.name == "log_uniform":
+            return f"log-uniform on [{self.lower:.4g}, {self.lambda_max:.4g}]"
+        return f"half-normal of scale {self.half_normal_scale:.4g}"
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """The numbers a model needs, as arrays (the contents of its ``pm.Data`` containers).
+
+    K analyses ("channels") and the four beam components of :data:`bayes_tmm.sources.COMPONENTS`.
+    """
+
+    sm_events: np.ndarray            # (K,) SM events of all components
+    em_events_per_mu2: np.ndarray    # (K, 4) EM events per unit mu_c^2; zero for components not in the beam
+    observed_events: np.ndarray      # (K,)
+    stat_sd: np.ndarray              # (K,) sqrt of the chi^2's statistical variance
+    background_events: np.ndarray    # (K,)
+    sigma_alpha: np.ndarray          # (K,)
+    sigma_beta: np.ndarray           # (K,) 0 where there is no background
+    moment_forms: np.ndarray         # (4, 6, 6) real quadratic forms of M_c
+    nuisance_on: tuple[str, ...]     # per channel ("total" or "signal"), entered as the data switch alpha_on_total
+
+
+def model_inputs(channels: Sequence[CountingChi2], params: OscillationParameters = TABLE2_PARAMETERS) -> ModelInputs:
+    """Collect the arrays of ``channels`` (the chi^2 objects of each analysis) and the mixing forms."""
+    if not channels:
+        raise ValueError("at least one analysis (channel) is needed")
+    u = pmns_matrix(params)
+    em = np.array([[ch.em_events_per_mu2.get(c, 0.0) for c in COMPONENTS] for ch in channels])
+    return ModelInputs(
+        sm_events=np.array([ch.sm_events for ch in channels]),
+        em_events_per_mu2=em,
+        observed_events=np.array([ch.data for ch in channels]),
+        stat_sd=np.sqrt([ch.stat_variance for ch in channels]),
+        background_events=np.array([ch.background for ch in channels]),
+        sigma_alpha=np.array([ch.signal_uncertainty for ch in channels]),
+        sigma_beta=np.array([ch.background_uncertainty if ch.background > 0 else 0.0 for ch in channels]),
+        moment_forms=np.stack([real_quadratic_form_6x6(effective_moment_matrix(c, u)) for c in COMPONENTS]),
+        nuisance_on=tuple(ch.nuisance_on for ch in channels),
+    )
+
+
+def default_lambda_max(channels: Sequence[CountingChi2], params: OscillationParameters = TABLE2_PARAMETERS,
+                       factor: float = 3.0) -> float:
+    """A prior range that holds the likelihood: ``factor`` times the weakest one-at-a-time chi^2 limit of the
+    channels (1e-10 mu_B). Beyond it the likelihood has fallen by exp(-2.71 factor^4 / 2) or more for the
+    Asimov analyses; analyses with a nuisance on the total prediction keep a floor exp(-1/(2 sigma^2))."""
+    limits = [one_at_a_time_limits(ch, params) for ch in channels]
+    finite = np.concatenate([lim[np.isfinite(lim)] for lim in limits])
+    if finite.size == 0:
+        raise ValueError("no channel bounds any |Lambda_i|: give lambda_max explicitly")
+    return float(factor * finite.max())
+
+
+def structure_key(mode: str, inputs: ModelInputs, pair: tuple[int, int] = (1, 2)) -> tuple:
+    """What fixes the compiled graph: models with equal keys differ only in their ``pm.Data`` values
+    (templates, data, pulls, mixing forms, prior kind and range, nuisance convention)."""
+    return (mode, len(inputs.sm_events), pair if mode == "pair" else None)
+
+
+def prior_data(prior: Prior) -> dict[str, np.ndarray]:
+    """The ``pm.Data`` values that select and shape ``prior`` in a compiled model."""
+    return {
+        "prior_kind": np.array([float(prior.name == name) for name in PRIORS]),
+        "lambda_max": np.array(prior.lambda_max),
+        "lambda_min": np.array(prior.lower),
+        "prior_scale": np.array(prior.half_normal_scale),
+    }
+
+
+def _inverse_prior_cdf(u, d):
+    """|Lambda| = F^-1(u) of the selected prior (1e-10 mu_B), u in (0, 1).
+
+    Writing every prior as an inverse CDF makes the prior a data switch (``prior_kind``), so one compiled
+    graph serves all priors. The half-normal is truncated at lambda_max (with the default scale
+    lambda_max / 3 that removes 0.3 % of its mass).
+    """
+    lmax, lmin, scale, w = d["lambda_max"], d["lambda_min"], d["scale"], d["prior_kind"]
+    flat = lmax * u
+    flat_mu2 = lmax * pt.sqrt(u)
+    log_uniform = lmin * pt.exp(u * pt.log(lmax / lmin))
+    root2 = np.sqrt(2.0)
+    half_normal = scale * root2 * pt.erfinv(u * pt.erf(lmax / (scale * root2)))
+    return w[0] * flat + w[1] * flat_mu2 + w[2] * log_uniform + w[3] * half_normal
+
+
+def _real_moduli(size: int, d):
+    """``size`` moduli |Lambda| >= 0 (real TMMs), u ~ U(0, 1) mapped through the prior's inverse CDF."""
+    u = pm.Uniform("lambda_quantile", lower=0.0, upper=1.0, shape=size)
+    return pm.Deterministic("lambda_moduli", _inverse_prior_cdf(u, d))
+
+
+def _complex_moments(d):
+    """Three complex Lambda_i (1e-10 mu_B) from 2-D vectors w_i ~ Normal(0, 1)^2.
+
+    The direction of w_i is the phase zeta_i (uniform on the circle: no seam at 0 = 2 pi), and its length
+    fixes the modulus: |w|^2 / 2 ~ Exp(1), so u = 1 - exp(-|w|^2 / 2) ~ U(0, 1) and |Lambda_i| = F^-1(u) has
+    exactly the prior's distribution. Near the origin Lambda(w) is close to linear, so the narrow but
+    straight ridges of a blind direction stay straight for the sampler (polar coordinates bend them).
+    The common phase of the three Lambda_i is unobservable: it is sampled (uniform, by the symmetry of
+    the prior) and only phase differences are reported.
+    """
+    w = pm.Normal("lambda_vectors", mu=0.0, sigma=1.0, shape=(3, 2))
+    length2 = pt.sum(w**2, axis=1)
+    u = -pt.expm1(-0.5 * length2)
+    r = pm.Deterministic("lambda_moduli", _inverse_prior_cdf(u, d))
+    scale = r / pt.sqrt(length2 + 1e-300)
+    zeta = pt.arctan2(w[:, 1], w[:, 0])
+    for a, b in ((1, 2), (2, 3), (3, 1)):
+        diff = zeta[a - 1] - zeta[b - 1]  # zeta_a - zeta_b, wrapped to (-pi, pi]
+        pm.Deterministic(f"delta{a}{b}", pt.arctan2(pt.sin(diff), pt.cos(diff)))
+    return scale * w[:, 0], scale * w[:, 1]
+
+
+def _nuisances(shape, sigma_alpha, sigma_beta):
+    """alpha, beta per channel, non-centred: alpha = sigma_alpha * a with a ~ Normal(0, 1) truncated so that
+    1 + alpha > 0 (likewise beta). Truncation points beyond 10 sigma are moved to 10 sigma: they remove
+    less than 1e-23 of the prior mass, and a far-away bound would make the sampler's log transform of the
+    truncated variable nearly flat. Channels without background (sigma_beta = 0) get a beta that
+    multiplies nothing.
+    """
+    alpha_raw = pm.TruncatedNormal("alpha_raw", mu=0.0, sigma=1.0, lower=-1.0 / pt.maximum(sigma_alpha, 0.1),
+                                   shape=shape)
+    beta_raw = pm.TruncatedNormal("beta_raw", mu=0.0, sigma=1.0, lower=-1.0 / pt.maximum(sigma_beta, 0.1),
+                                  shape=shape)
+    alpha = pm.Deterministic("alpha", sigma_alpha * alpha_raw)
+    beta = pm.Deterministic("beta", sigma_beta * beta_raw)
+    return alpha, beta
+
+
+def _expected(k: int, n_em, alpha, beta, d):
+    """Expected events of channel k for a total EM count ``n_em`` (tensor), via the shared count model; the
+    nuisance convention is a data switch (``alpha_on_total`` = 1: "total", 0: "signal")."""
+    counts = {
+        on: expected_counts(d["sm"][k][None, None], pt.ones((1, 1)), n_em[..., None], alpha=alpha, beta=beta,
+                            background=d["background"][k], nuisance_on=on)[..., 0]
+        for on in NUISANCE_CONVENTIONS
+    }
+    t = d["alpha_on_total"][k]
+    return t * counts["total"] + (1.0 - t) * counts["signal"]
+
+
+def build_model(inputs: ModelInputs, mode: str, prior: Prior, *, pair: tuple[int, int] = (1, 2)) -> pm.Model:
+    """A ``pm.Model`` of the TMMs for the channels in ``inputs``.
+
+    Parameters
+    ----------
+    inputs : ModelInputs
+        From :func:`model_inputs`.
+    mode : {"single", "pair", "full"}
+    prior : Prior
+        Prior on each modulus.
+    pair : (i, j)
+        1-based indices of the two non-zero Lambda's in ``pair`` mode.
+
+    Named variables: ``lambda_moduli`` (shape 3 in single and full mode, 2 in pair mode), ``delta12``,
+    ``delta23``, ``delta31`` (full mode, radians in (-pi, pi]), ``mu2_eff`` (pair and full: per component of :data:`COMPONENTS`), ``alpha``,
+    ``beta`` (per channel; in single mode per channel and per Lambda_i).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    n_channels = len(inputs.sm_events)
+    i, j = pair
+    if mode == "pair" and not (1 <= i <= 3 and 1 <= j <= 3 and i != j):
+        raise ValueError(f"pair must be two distinct indices in 1..3, got {pair}")
+    with pm.Model() as model:
+        d = {
+            "sm": pm.Data("sm_events", inputs.sm_events),
+            "em": pm.Data("em_events_per_mu2", inputs.em_events_per_mu2),
+            "observed": pm.Data("observed_events", inputs.observed_events),
+            "stat_sd": pm.Data("stat_sd", inputs.stat_sd),
+            "background": pm.Data("background_events", inputs.background_events),
+            "sigma_alpha": pm.Data("sigma_alpha", inputs.sigma_alpha),
+            "sigma_beta": pm.Data("sigma_beta", inputs.sigma_beta),
+            "forms": pm.Data("moment_forms", inputs.moment_forms),
+            "alpha_on_total": pm.Data("alpha_on_total", [float(on == "total") for on in inputs.nuisance_on]),
+        }
+        d.update({key: pm.Data(name, value) for (name, value), key in zip(
+            prior_data(prior).items(), ("prior_kind", "lambda_max", "lambda_min", "scale"))})
+        if mode == "single":
+            r = _real_moduli(3, d)
+            # One non-zero real Lambda_i: mu_c^2 = |Lambda_i|^2 M_c[i, i]; three independent copies.
+            diag = pt.stack([d["forms"][:, m, m] for m in range(3)], axis=1)  # (4, 3)
+            per_unit = pt.dot(d["em"], diag)  # (K, 3): EM events per |Lambda_i|^2
+            n_em = per_unit * r[None, :] ** 2
+            alpha, beta = _nuisances((n_channels, 3), d["sigma_alpha"][:, None], d["sigma_beta"][:, None])
+            for m in range(3):
+                for k in range(n_channels):
+                    mu = _expected(k, n_em[k, m], alpha[k, m], beta[k, m], d)
+                    pm.Normal(f"counts_{k}_lambda{m + 1}", mu=mu, sigma=d["stat_sd"][k], observed=d["observed"][k])
+            return model
+        if mode == "pair":
+            r = _real_moduli(2, d)
+            re = pt.zeros(3)
+            re = pt.set_subtensor(re[i - 1], r[0])
+            re = pt.set_subtensor(re[j - 1], r[1])
+            im = pt.zeros(3)
+        else:
+            re, im = _complex_moments(d)
+        mu2 = pm.Deterministic("mu2_eff", mu2_from_forms_pt(re, im, d["forms"]))
+        n_em = pt.dot(d["em"], mu2)  # (K,)
+        alpha, beta = _nuisances(n_channels, d["sigma_alpha"], d["sigma_beta"])
+        for k in range(n_channels):
+            mu = _expected(k, n_em[k], alpha[k], beta[k], d)
+            pm.Normal(f"counts_{k}", mu=mu, sigma=d["stat_sd"][k], observed=d["observed"][k])
+    return model
