@@ -233,8 +233,8 @@ def _expected(k: int, n_em, alpha, beta, d):
     """Expected events of channel k for a total EM count ``n_em`` (tensor), via the shared count model; the
     nuisance convention is a data switch (``alpha_on_total`` = 1: "total", 0: "signal")."""
     counts = {
-        on: expected_counts(d["sm"][k][None, None], pt.ones((1, 1)), n_em[..., None], alpha=alpha, beta=beta,
-                            background=d["background"][k], nuisance_on=on)[..., 0]
+        on: expected_counts(d["sm"][k][None, None], pt.ones((1, 1)), n_em[..., None], alpha=alpha,
+                            backgrounds=d["background"][k][None, None], beta=beta[..., None], nuisance_on=on)[..., 0]
         for on in NUISANCE_CONVENTIONS
     }
     t = d["alpha_on_total"][k]

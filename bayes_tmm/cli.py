@@ -108,6 +108,158 @@ def cmd_figures(args) -> int:
     return 0
 
 
+def _limit_or_none(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def _summary_json(summary, allow_unconverged: bool) -> dict:
+    sel = summary.selections
+    return {
+        "experiment": sel[0].experiment if len(sel) == 1 else [s.experiment for s in sel],
+        "setup": sel[0].setup if len(sel) == 1 else [s.setup for s in sel],
+        "beam": sel[0].beam if len(sel) == 1 else [s.beam for s in sel],
+        "mode": summary.mode,
+        "prior": summary.prior_name,
+        "prior_description": summary.prior,
+        "limits90": summary.reportable_limits(allow_unconverged),
+        "limits90_raw": [_limit_or_none(x) for x in summary.limits90],
+        "chi2_limits": [_limit_or_none(x) for x in summary.chi2_limits],
+        "data_constrained": list(summary.data_constrained),
+        "mu_eff_limits90": summary.mu_eff_limits90,
+        "rhat_max": summary.rhat_max,
+        "ess_bulk_min": summary.ess_bulk_min,
+        "ess_tail_min": summary.ess_tail_min,
+        "divergences": summary.divergences,
+        "converged": summary.converged,
+        "problems": list(summary.problems),
+        "seconds": summary.seconds,
+        "units": "1e-10 muB",
+    }
+
+
+def _print_summary(summary, allow_unconverged: bool) -> None:
+    labels = ", ".join(s.label() for s in summary.selections)
+    print(f"{labels}: mode {summary.mode}, prior {summary.prior}")
+    status = "converged" if summary.converged else "NOT CONVERGED"
+    print(f"sampler: {status} (R-hat max {summary.rhat_max:.4f}, bulk ESS min {summary.ess_bulk_min:.0f}, "
+          f"tail ESS min {summary.ess_tail_min:.0f}, {summary.divergences} divergences; {summary.seconds:.1f} s)")
+    chi2_kind = "profiled" if summary.mode == "full" else "one at a time"
+    print(f"\n{'':12s}{'90% credible':>16s}{'chi^2 (' + chi2_kind + ')':>26s}")
+    shown = summary.reportable_limits(allow_unconverged)
+    for i in range(3):
+        if not summary.data_constrained[i]:
+            cell = f"prior-driven ({summary.limits90[i]:.3g})"
+        elif shown[i] is None:
+            cell = "unconverged" if np.isfinite(summary.limits90[i]) else "-"
+        else:
+            cell = f"{shown[i]:.3g}"
+        print(f"|Lambda_{i + 1}|   {cell:>16s}{format_number(summary.chi2_limits[i]):>26s}")
+    if summary.mu_eff_limits90 and (summary.converged or allow_unconverged):
+        print("\n90% credible limits on mu_eff per beam component: "
+              + ", ".join(f"{c} {v:.3g}" for c, v in summary.mu_eff_limits90.items()))
+    for problem in summary.problems:
+        print(f"WARNING: {problem}")
+    print("(units: 1e-10 mu_B)")
+
+
+def _run_sampler(args, selections, mode: str):
+    from .inference import PosteriorSampler, provenance
+    from .mixing import OSCILLATION_PARAMETER_SETS
+    from .posterior_io import save_posterior
+    from .sampling import SamplerSettings
+
+    settings = SamplerSettings(draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed,
+                               target_accept=args.target_accept, sampler=args.sampler)
+    params = OSCILLATION_PARAMETER_SETS[args.oscillations]
+    sampler = PosteriorSampler(settings, params)
+    result, summary = sampler.sample(selections, mode, args.prior, lambda_max=args.lambda_max,
+                                     nuisance_on=args.nuisance_on, pair=tuple(args.pair))
+    if args.out:
+        prov = provenance(summary, settings, params, result.sampler, command=" ".join(sys.argv))
+        save_posterior(args.out, result.draws, result.diverging, prov)
+    if args.json:
+        print(json.dumps(_summary_json(summary, args.allow_unconverged), indent=1))
+    else:
+        _print_summary(summary, args.allow_unconverged)
+        if args.out:
+            print(f"posterior written to {args.out}")
+    return 0 if summary.converged or args.allow_unconverged else 1
+
+
+def cmd_sample(args) -> int:
+    from .inference import beam_selections
+
+    return _run_sampler(args, beam_selections(args.experiment, args.setup, args.beam), args.mode)
+
+
+def cmd_joint(args) -> int:
+    from .inference import AnalysisSelection
+
+    selections = []
+    for item in args.analyses:
+        parts = item.split(":")
+        if len(parts) != 3:
+            raise ValueError(f"analysis {item!r} must be EXPERIMENT:SETUP:BEAM, e.g. CsI:current:full")
+        selections.append(AnalysisSelection(*parts))
+    return _run_sampler(args, selections, args.mode)
+
+
+def cmd_compare(args) -> int:
+    from .compare import compare_rows, rows_to_markdown, table2_selections, write_compare_plots
+    from .inference import PosteriorSampler
+    from .sampling import SamplerSettings
+
+    sampler = PosteriorSampler(SamplerSettings(seed=args.seed))
+    selections = table2_selections(setups=args.setups)
+
+    def progress(selection, mode, prior, summary):
+        if not args.json:
+            print(f"  sampled {selection.label():28s} {mode:6s} {prior:11s} {summary.seconds:5.1f} s"
+                  f"{'' if summary.converged else '  (not converged)'}", file=sys.stderr)
+
+    rows = compare_rows(sampler, selections, progress=progress)
+    if args.json:
+        print(json.dumps({"units": "1e-10 muB", "cl": 0.9, "rows": [
+            {"experiment": r.selection.experiment, "setup": r.selection.setup, "beam": r.selection.beam,
+             "mode": r.mode, "chi2_limits": [_limit_or_none(x) for x in r.chi2_limits],
+             "posteriors": {p: _summary_json(s, False) for p, s in r.posteriors.items()}} for r in rows]}, indent=1))
+    else:
+        print("90% limits on |Lambda_1| / |Lambda_2| / |Lambda_3| (1e-10 mu_B): chi^2 (single: one at a time, "
+              "Delta chi^2 = 2.71; full: others and phases profiled) next to 90% credible limits per prior.")
+        print("'prior': the data leave that |Lambda_i| unconstrained (blind direction); 'unconverged': the sampler "
+              "failed its checks.\n")
+        print(rows_to_markdown(rows))
+    if args.out:
+        for path in write_compare_plots(sampler, args.out):
+            print(path, file=sys.stderr)
+    return 0
+
+
+def _add_sampler_options(p) -> None:
+    from .bayes import MODES, PRIORS
+    from .mixing import OSCILLATION_PARAMETER_SETS
+
+    p.add_argument("--mode", choices=MODES, default="single")
+    p.add_argument("--prior", choices=PRIORS, default="flat")
+    p.add_argument("--lambda-max", type=float, default=None,
+                   help="upper end of the prior range in 1e-10 mu_B (default: 3x the weakest chi^2 limit)")
+    p.add_argument("--pair", type=int, nargs=2, default=(1, 2), metavar=("I", "J"),
+                   help="the two non-zero Lambda's in pair mode (1-based)")
+    p.add_argument("--nuisance-on", choices=NUISANCE_CONVENTIONS, default="signal",
+                   help="Eq. (35) convention for projected setups")
+    p.add_argument("--oscillations", choices=sorted(OSCILLATION_PARAMETER_SETS), default="paper_table2")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--tune", type=int, default=1000)
+    p.add_argument("--chains", type=int, default=4)
+    p.add_argument("--target-accept", type=float, default=0.95)
+    p.add_argument("--sampler", choices=("auto", "nutpie", "pymc"), default="auto")
+    p.add_argument("--out", default=None, help="write the posterior (NetCDF with provenance) to this file")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--allow-unconverged", action="store_true",
+                   help="print the limits of a run that failed its convergence checks (marked as such)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bayes-tmm",
@@ -126,6 +278,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("figures", help="write the paper's Figs. 1-8 as PNG and PDF")
     p.add_argument("--out", default="figures", help="output folder (created if missing)")
     p.set_defaults(func=cmd_figures)
+    p = sub.add_parser("sample", help="posterior of the TMMs for one experiment, setup and beam")
+    p.add_argument("--experiment", required=True)
+    p.add_argument("--setup", choices=SETUP_NAMES, default="current")
+    p.add_argument("--beam", required=True, help="prompt, delayed, full (SNS) or reactor")
+    _add_sampler_options(p)
+    p.set_defaults(func=cmd_sample)
+    p = sub.add_parser("joint", help="joint posterior of several analyses, e.g. CsI:current:full CONUS:current:reactor")
+    p.add_argument("analyses", nargs="+", metavar="EXPERIMENT:SETUP:BEAM")
+    _add_sampler_options(p)
+    p.set_defaults(func=cmd_joint, mode="full")
+    p = sub.add_parser("compare", help="chi^2 and credible limits side by side for every row of Table 2")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", default=None, help="folder for the comparison plots")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--setups", nargs="+", choices=SETUP_NAMES, default=list(SETUP_NAMES))
+    p.set_defaults(func=cmd_compare)
     return parser
 
 

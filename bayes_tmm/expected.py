@@ -1,10 +1,11 @@
-"""The expected-count model, written once for numpy (chi^2 scans) and PyTensor (PyMC).
+"""The expected-count model, written once for numpy (chi^2 and profile-likelihood scans) and PyTensor (PyMC).
 
-    N[b] = s_SM * sum_c N_SM[c, b]  +  s_EM * sum_c mu_c^2 n_EM[c, b]  +  (1 + beta) B[b]
+    N[b] = s_SM * sum_c N_SM[c, b]  +  s_EM * sum_c mu_c^2 n_EM[c, b]  +  sum_k (1 + beta_k) B[k, b]
 
 with the signal normalization nuisance alpha entering as
 
-* ``nuisance_on="total"``:  s_SM = s_EM = 1 + alpha  (Eq. 34 as written, and the literal Eq. 35);
+* ``nuisance_on="total"``:  s_SM = s_EM = 1 + alpha  (Eq. 34 as written, the literal Eq. 35, and the
+  real-data likelihoods, where alpha stands for flux, quenching and efficiency normalizations);
 * ``nuisance_on="signal"``: s_SM = 1, s_EM = 1 + alpha  (the nuisance acts on the EM excess only: the
   effective Eq. 35 that reproduces the paper's Table 2, PHYSICS.md Sect. 10.2).
 
@@ -26,7 +27,7 @@ def check_nuisance_on(nuisance_on: str) -> str:
     return nuisance_on
 
 
-def expected_counts(sm_events, em_events_per_mu2, mu2, *, alpha=0.0, beta=0.0, background=0.0,
+def expected_counts(sm_events, em_events_per_mu2, mu2, *, alpha=0.0, backgrounds=None, beta=0.0,
                     nuisance_on: str = "total"):
     """Expected events per bin.
 
@@ -38,10 +39,12 @@ def expected_counts(sm_events, em_events_per_mu2, mu2, *, alpha=0.0, beta=0.0, b
         EM events per unit mu^2 (mu in 1e-10 mu_B); zero rows switch a component's EM term off.
     mu2 : array (..., n_components)
         Effective moments squared per component, (1e-10 mu_B)^2.
-    alpha, beta : scalar or array broadcasting with the result
-        Signal and background normalization nuisances (fractional).
-    background : scalar or array (n_bins,)
-        Background events B.
+    alpha : scalar or array broadcasting with the result
+        Signal normalization nuisance (fractional).
+    backgrounds : array (n_backgrounds, n_bins), optional
+        Expected background events of each background component.
+    beta : array (..., n_backgrounds)
+        Background normalization nuisances (fractional), one per background component.
     nuisance_on : {"total", "signal"}
         Where alpha acts (module docstring).
 
@@ -55,12 +58,16 @@ def expected_counts(sm_events, em_events_per_mu2, mu2, *, alpha=0.0, beta=0.0, b
     >>> sm = np.array([[10.0], [20.0]]); em = np.array([[1.0], [2.0]])
     >>> expected_counts(sm, em, np.array([4.0, 1.0]), alpha=0.5, nuisance_on="signal")
     array([39.])
+    >>> expected_counts(sm, em, np.array([0.0, 0.0]), backgrounds=np.array([[5.0]]), beta=np.array([0.2]))
+    array([36.])
     """
     check_nuisance_on(nuisance_on)
     sm = sm_events.sum(axis=0)
     em = mu2 @ em_events_per_mu2
     if nuisance_on == "total":
-        signal = (1.0 + alpha) * (sm + em)
+        counts = (1.0 + alpha) * (sm + em)
     else:
-        signal = sm + (1.0 + alpha) * em
-    return signal + (1.0 + beta) * background
+        counts = sm + (1.0 + alpha) * em
+    if backgrounds is not None:
+        counts = counts + (1.0 + beta) @ backgrounds
+    return counts

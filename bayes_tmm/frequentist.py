@@ -112,9 +112,10 @@ class CountingChi2:
     def expected(self, n_em, alpha=0.0, beta=0.0):
         """Expected events for a total EM count ``n_em`` (array-like) and nuisances alpha, beta."""
         n_em = np.asarray(n_em, dtype=float)
+        beta = np.asarray(beta, dtype=float)
         # One pseudo-component carrying the total SM count, and an EM template of one event per unit.
         return expected_counts(np.array([[self.sm_events]]), np.array([[1.0]]), n_em[..., None],
-                               alpha=alpha, beta=beta, background=self.background,
+                               alpha=alpha, backgrounds=np.array([[self.background]]), beta=beta[..., None],
                                nuisance_on=self.nuisance_on)[..., 0]
 
     def __call__(self, n_em):

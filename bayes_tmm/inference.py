@@ -212,3 +212,33 @@ def beam_selections(experiment: str, setup: str, beam: str) -> tuple[AnalysisSel
     if beam not in BEAMS:
         raise ValueError(f"unknown beam {beam!r}; choose one of {list(BEAMS)}")
     return (AnalysisSelection(experiment, setup, beam),)
+
+
+def provenance(summary: PosteriorSummary, settings: SamplerSettings, params: OscillationParameters,
+               sampler_name: str, command: str = "") -> dict:
+    """What made a posterior: spec texts and hashes, prior, sampler settings, seed, versions, summary."""
+    from dataclasses import asdict
+
+    from .posterior_io import software_versions
+
+    specs = {s.label(): get_setup(s.experiment, s.setup) for s in summary.selections}
+    return {
+        "command": command,
+        "analyses": [asdict(s) for s in summary.selections],
+        "spec_texts": {label: spec.canonical_text for label, spec in specs.items()},
+        "spec_sha256": {label: spec.key for label, spec in specs.items()},
+        "spec_files": {label: spec.source_file for label, spec in specs.items()},
+        "mode": summary.mode,
+        "prior": {"name": summary.prior_name, "description": summary.prior, "lambda_max": summary.lambda_max},
+        "oscillation_parameters": asdict(params),
+        "sampler": {"name": sampler_name, **asdict(settings)},
+        "versions": software_versions(),
+        "summary": {
+            "limits90": list(summary.limits90), "chi2_limits": list(summary.chi2_limits),
+            "data_constrained": list(summary.data_constrained), "mu_eff_limits90": summary.mu_eff_limits90,
+            "rhat_max": summary.rhat_max, "ess_bulk_min": summary.ess_bulk_min,
+            "ess_tail_min": summary.ess_tail_min, "divergences": summary.divergences,
+            "converged": summary.converged,
+        },
+        "units": "1e-10 muB",
+    }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pymc as pm
@@ -127,15 +127,16 @@ def diagnose(draws: dict[str, np.ndarray], diverging: np.ndarray) -> Diagnostics
 
 @dataclass
 class SampleResult:
-    """Draws of one run: every model variable as an array (chain, draw, ...), plus its diagnostics."""
+    """Draws of one run: every model variable as an array (chain, draw, ...), the per-draw divergence flags
+    (chain, draw), and the diagnostics."""
 
     draws: dict[str, np.ndarray]
+    diverging: np.ndarray
     diagnostics: Diagnostics
     settings: SamplerSettings
     sampler: str
     seconds: float
     free_variables: tuple[str, ...]
-    extra: dict = field(default_factory=dict)
 
 
 def _nutpie_mass_matrix_kwargs(low_rank: bool) -> dict:
@@ -209,4 +210,5 @@ class CompiledSampler:
         draws = _arrays(trace, self.variable_names)
         diverging = np.asarray(trace.sample_stats["diverging"].values, dtype=bool)
         diagnostics = diagnose({n: draws[n] for n in self.free_variables}, diverging)
-        return SampleResult(draws, diagnostics, s, self.sampler, time.perf_counter() - start, self.free_variables)
+        return SampleResult(draws, diverging, diagnostics, s, self.sampler, time.perf_counter() - start,
+                            self.free_variables)
