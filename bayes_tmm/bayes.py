@@ -49,6 +49,10 @@ __all__ = [
     "structure_key",
     "prior_data",
     "default_lambda_max",
+    "inverse_prior_cdf",
+    "real_moduli",
+    "complex_moments",
+    "prior_containers",
 ]
 
 #: Model modes.
@@ -169,7 +173,13 @@ def prior_data(prior: Prior) -> dict[str, np.ndarray]:
     }
 
 
-def _inverse_prior_cdf(u, d):
+def prior_containers(prior: Prior) -> dict:
+    """``pm.Data`` containers of the prior (inside a model context), keyed as :func:`inverse_prior_cdf` reads them."""
+    keys = {"prior_kind": "prior_kind", "lambda_max": "lambda_max", "lambda_min": "lambda_min", "prior_scale": "scale"}
+    return {keys[name]: pm.Data(name, value) for name, value in prior_data(prior).items()}
+
+
+def inverse_prior_cdf(u, d):
     """|Lambda| = F^-1(u) of the selected prior (1e-10 mu_B), u in (0, 1).
 
     Writing every prior as an inverse CDF makes the prior a data switch (``prior_kind``), so one compiled
@@ -185,13 +195,13 @@ def _inverse_prior_cdf(u, d):
     return w[0] * flat + w[1] * flat_mu2 + w[2] * log_uniform + w[3] * half_normal
 
 
-def _real_moduli(size: int, d):
+def real_moduli(size: int, d):
     """``size`` moduli |Lambda| >= 0 (real TMMs), u ~ U(0, 1) mapped through the prior's inverse CDF."""
     u = pm.Uniform("lambda_quantile", lower=0.0, upper=1.0, shape=size)
-    return pm.Deterministic("lambda_moduli", _inverse_prior_cdf(u, d))
+    return pm.Deterministic("lambda_moduli", inverse_prior_cdf(u, d))
 
 
-def _complex_moments(d):
+def complex_moments(d):
     """Three complex Lambda_i (1e-10 mu_B) from 2-D vectors w_i ~ Normal(0, 1)^2.
 
     The direction of w_i is the phase zeta_i (uniform on the circle: no seam at 0 = 2 pi), and its length
@@ -204,7 +214,7 @@ def _complex_moments(d):
     w = pm.Normal("lambda_vectors", mu=0.0, sigma=1.0, shape=(3, 2))
     length2 = pt.sum(w**2, axis=1)
     u = -pt.expm1(-0.5 * length2)
-    r = pm.Deterministic("lambda_moduli", _inverse_prior_cdf(u, d))
+    r = pm.Deterministic("lambda_moduli", inverse_prior_cdf(u, d))
     scale = r / pt.sqrt(length2 + 1e-300)
     zeta = pt.arctan2(w[:, 1], w[:, 0])
     for a, b in ((1, 2), (2, 3), (3, 1)):
@@ -276,10 +286,9 @@ def build_model(inputs: ModelInputs, mode: str, prior: Prior, *, pair: tuple[int
             "forms": pm.Data("moment_forms", inputs.moment_forms),
             "alpha_on_total": pm.Data("alpha_on_total", [float(on == "total") for on in inputs.nuisance_on]),
         }
-        d.update({key: pm.Data(name, value) for (name, value), key in zip(
-            prior_data(prior).items(), ("prior_kind", "lambda_max", "lambda_min", "scale"))})
+        d.update(prior_containers(prior))
         if mode == "single":
-            r = _real_moduli(3, d)
+            r = real_moduli(3, d)
             # One non-zero real Lambda_i: mu_c^2 = |Lambda_i|^2 M_c[i, i]; three independent copies.
             diag = pt.stack([d["forms"][:, m, m] for m in range(3)], axis=1)  # (4, 3)
             per_unit = pt.dot(d["em"], diag)  # (K, 3): EM events per |Lambda_i|^2
@@ -291,13 +300,13 @@ def build_model(inputs: ModelInputs, mode: str, prior: Prior, *, pair: tuple[int
                     pm.Normal(f"counts_{k}_lambda{m + 1}", mu=mu, sigma=d["stat_sd"][k], observed=d["observed"][k])
             return model
         if mode == "pair":
-            r = _real_moduli(2, d)
+            r = real_moduli(2, d)
             re = pt.zeros(3)
             re = pt.set_subtensor(re[i - 1], r[0])
             re = pt.set_subtensor(re[j - 1], r[1])
             im = pt.zeros(3)
         else:
-            re, im = _complex_moments(d)
+            re, im = complex_moments(d)
         mu2 = pm.Deterministic("mu2_eff", mu2_from_forms_pt(re, im, d["forms"]))
         n_em = pt.dot(d["em"], mu2)  # (K,)
         alpha, beta = _nuisances(n_channels, d["sigma_alpha"], d["sigma_beta"])

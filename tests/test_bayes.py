@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 from scipy.optimize import brentq
 
-from bayes_tmm.bayes import PRIORS, Prior, _inverse_prior_cdf, prior_data
+from bayes_tmm.bayes import PRIORS, Prior, inverse_prior_cdf, prior_data
 from bayes_tmm.experiments import get_setup
 from bayes_tmm.frequentist import CountingChi2, counting_chi2, one_at_a_time_limits
 from bayes_tmm.inference import AnalysisSelection, PosteriorSampler, _blindness
@@ -40,10 +40,10 @@ def _prior_cdf(prior: Prior, r):
 
 
 @pytest.mark.parametrize("name", PRIORS)
-def test_inverse_prior_cdf_inverts_the_prior_cdf(name):
+def testinverse_prior_cdf_inverts_the_prior_cdf(name):
     prior = Prior(name, lambda_max=50.0)
     u = np.linspace(0.001, 0.999, 99)
-    r = _inverse_prior_cdf(pt.as_tensor_variable(u), _prior_graph_inputs(prior)).eval()
+    r = inverse_prior_cdf(pt.as_tensor_variable(u), _prior_graph_inputs(prior)).eval()
     np.testing.assert_allclose(_prior_cdf(prior, r), u, rtol=1e-10, atol=1e-12)
     assert np.all(np.diff(r) > 0) and r.max() <= 50.0
 
@@ -55,7 +55,7 @@ def test_full_mode_vectors_give_the_prior_on_moduli_and_uniform_phases(name):
     rng = np.random.default_rng(7)
     w = rng.normal(size=(20000, 2))
     u = -np.expm1(-0.5 * np.sum(w**2, axis=1))
-    r = _inverse_prior_cdf(pt.as_tensor_variable(u), _prior_graph_inputs(prior)).eval()
+    r = inverse_prior_cdf(pt.as_tensor_variable(u), _prior_graph_inputs(prior)).eval()
     assert stats.kstest(_prior_cdf(prior, r), "uniform").pvalue > 1e-3
     phase = np.arctan2(w[:, 1], w[:, 0])
     assert stats.kstest((phase + np.pi) / (2 * np.pi), "uniform").pvalue > 1e-3
