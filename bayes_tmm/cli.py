@@ -11,6 +11,7 @@ import sys
 
 import numpy as np
 
+from .datasets import DatasetError
 from .expected import NUISANCE_CONVENTIONS
 from .experiments import SETUP_NAMES, experiment_names, get_setup
 from .rates import templates
@@ -235,8 +236,54 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_fit_data(args) -> int:
+    from .real_data import fit_data
+    from .sampling import SamplerSettings
+
+    result = fit_data(args.dataset, mode=args.mode, prior=args.prior, lambda_max=args.lambda_max,
+                      settings=SamplerSettings(seed=args.seed))
+    posterior = [x if (result.converged or args.allow_unconverged) else None for x in result.limits90_posterior]
+    fits = result.signal_fits
+    if args.json:
+        single = len(fits) == 1
+        fit = next(iter(fits.values()))
+        print(json.dumps({
+            "dataset": result.dataset,
+            "mode": result.mode,
+            "sm_signal_events": fit.events if single else {k: v.events for k, v in fits.items()},
+            "sm_signal_events_err": (0.5 * (fit.error_low + fit.error_high) if single
+                                     else {k: 0.5 * (v.error_low + v.error_high) for k, v in fits.items()}),
+            "sm_prediction_events": fit.predicted_events if single else {k: v.predicted_events for k, v in fits.items()},
+            "limits90_profile": [_limit_or_none(x) for x in result.limits90_profile],
+            "limits90_posterior": posterior,
+            "converged": result.converged,
+            "diagnostics": result.diagnostics,
+            "published": result.published,
+            "units": "1e-10 muB",
+            "seconds": result.seconds,
+        }, indent=1, default=float))
+    else:
+        print(f"{result.dataset} ({result.mode} mode)\n")
+        for name, fit in fits.items():
+            pub = result.published.get(name, {})
+            print(f"{name}: fitted CEvNS {fit.events:.1f} -{fit.error_low:.1f} +{fit.error_high:.1f} events; "
+                  f"SM prediction {fit.predicted_events:.1f}; published fit "
+                  f"{pub.get('cevns_fit_events', '?')} +- {pub.get('cevns_fit_error', '?')}, "
+                  f"prediction {pub.get('sm_prediction_events', '?')} ({pub.get('source', '')})")
+        print(f"\n{'':12s}{'profile likelihood':>20s}{'posterior (' + args.prior + ')':>22s}")
+        for i in range(3):
+            post = "unconverged" if posterior[i] is None else f"{posterior[i]:.3g}"
+            print(f"|Lambda_{i + 1}|   {format_number(result.limits90_profile[i]):>20s}{post:>22s}")
+        d = result.diagnostics
+        print(f"\nsampler: {'converged' if result.converged else 'NOT CONVERGED'} (R-hat max {d['rhat_max']:.4f}, "
+              f"ESS bulk/tail min {d['ess_bulk_min']:.0f}/{d['ess_tail_min']:.0f}, {d['divergences']} divergences), "
+              f"prior {d['prior']}; {result.seconds:.0f} s")
+        print("90% C.L. / credible upper limits in 1e-10 mu_B")
+    return 0 if result.converged or args.allow_unconverged else 1
+
+
 def _add_sampler_options(p) -> None:
-    from .bayes import MODES, PRIORS
+    from .priors import MODES, PRIORS
     from .mixing import OSCILLATION_PARAMETER_SETS
 
     p.add_argument("--mode", choices=MODES, default="single")
@@ -269,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rates", help="expected SM and EM events for every experiment, setup and beam component")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_rates)
-    p = sub.add_parser("table2", help="the paper's Table 2: 90% C.L. limits on |Lambda_i|, current [future]")
+    p = sub.add_parser("table2", help="the paper's Table 2: 90%% C.L. limits on |Lambda_i|, current [future]")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--nuisance-on", choices=NUISANCE_CONVENTIONS, default="signal",
                    help="Eq. (35) convention for projections: nuisance on the EM signal (default, reproduces "
@@ -294,6 +341,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--setups", nargs="+", choices=SETUP_NAMES, default=list(SETUP_NAMES))
     p.set_defaults(func=cmd_compare)
+    from .priors import PRIORS
+    from .real_data import DATASET_NAMES
+
+    p = sub.add_parser("fit-data", help="fit released COHERENT data: SM signal and TMM limits (profile and posterior)")
+    p.add_argument("--dataset", required=True, choices=DATASET_NAMES + ("joint",))
+    p.add_argument("--mode", choices=("single", "full"), default="single")
+    p.add_argument("--prior", choices=PRIORS, default="flat")
+    p.add_argument("--lambda-max", type=float, default=None)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--allow-unconverged", action="store_true")
+    p.set_defaults(func=cmd_fit_data)
     return parser
 
 
@@ -301,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError, DatasetError) as exc:
         print(f"bayes-tmm: error: {exc}", file=sys.stderr)
         return 2
 
