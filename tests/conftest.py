@@ -10,6 +10,12 @@ import pytest
 #: Released third-party data, kept beside the repository checkout (never inside it).
 SHARED_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 
+# Point the package's data directory at the shared copy unless the caller chose one, and keep pytensor
+# from probing for BLAS (its warning would otherwise print in every run; the models here are tiny).
+if SHARED_DATA_DIR.is_dir():
+    os.environ.setdefault("BAYES_TMM_DATA_DIR", str(SHARED_DATA_DIR))
+os.environ.setdefault("PYTENSOR_FLAGS", "blas__ldflags=")
+
 
 @pytest.fixture(scope="session")
 def shared_data_dir() -> Path:
