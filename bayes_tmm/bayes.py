@@ -95,9 +95,11 @@ def model_inputs(channels: Sequence[CountingChi2], params: OscillationParameters
 
 def default_lambda_max(channels: Sequence[CountingChi2], params: OscillationParameters = TABLE2_PARAMETERS,
                        factor: float = 3.0) -> float:
-    """A prior range that holds the likelihood: ``factor`` times the weakest one-at-a-time chi^2 limit of the
-    channels (1e-10 mu_B). Beyond it the likelihood has fallen by exp(-2.71 factor^4 / 2) or more for the
-    Asimov analyses; analyses with a nuisance on the total prediction keep a floor exp(-1/(2 sigma^2))."""
+    """A prior range for the moduli (1e-10 mu_B): ``factor`` times the weakest one-at-a-time chi^2 limit of the
+    channels. It holds the bulk of the likelihood. It cannot hold all of it: a Gaussian normalization
+    nuisance lets 1 + alpha go towards 0 and absorb any EM excess at a finite cost, so the likelihood of a
+    counting analysis keeps a floor exp(-1 / (2 sigma_alpha^2)) at large |Lambda| (both nuisance
+    conventions), and results whose prior volume is large (full mode) depend on this range."""
     limits = [one_at_a_time_limits(ch, params) for ch in channels]
     finite = np.concatenate([lim[np.isfinite(lim)] for lim in limits])
     if finite.size == 0:
