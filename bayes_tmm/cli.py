@@ -244,6 +244,13 @@ def cmd_fit_data(args) -> int:
                       settings=SamplerSettings(seed=args.seed))
     posterior = [x if (result.converged or args.allow_unconverged) else None for x in result.limits90_posterior]
     fits = result.signal_fits
+    if args.out:
+        from .data_figures import write_dataset_figure
+        from .real_data import load_dataset
+
+        for name, fit in fits.items():
+            for path in write_dataset_figure(load_dataset(name), fit, result.limits90_profile[0], args.out):
+                print(path, file=sys.stderr)
     if args.json:
         single = len(fits) == 1
         fit = next(iter(fits.values()))
@@ -352,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true")
     p.add_argument("--allow-unconverged", action="store_true")
+    p.add_argument("--out", default=None, help="folder for a figure per data set (data vs fitted stacks)")
     p.set_defaults(func=cmd_fit_data)
     return parser
 
