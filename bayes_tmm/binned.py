@@ -141,7 +141,8 @@ def fit_nuisances(dataset: BinnedDataset, mu2=None, *, signal_scale: float | Non
 
     def objective(x):
         alpha, beta = unpack(x)
-        if alpha <= -1 or np.any(beta <= -1):
+        # A fixed signal scale may be 0 (background only); a fitted alpha stays above -1.
+        if (alpha < -1 if signal_scale is not None else alpha <= -1) or np.any(beta <= -1):
             return 1e300
         value = poisson_deviance(dataset.observed, dataset.expected(mu2, alpha, beta))
         if signal_scale is None:
