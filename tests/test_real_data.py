@@ -26,3 +26,20 @@ def test_fit_data_csi_2017(shared_data_dir, capsys, monkeypatch):
     counting = one_at_a_time_limits(counting_chi2(get_setup("CsI", "current"), "full"))
     assert np.all(profile < counting)
     assert np.all(np.abs(posterior / profile - 1) < 0.3)
+
+
+def test_joint_profile_is_the_sum_of_the_data_sets_and_tighter_than_lar_alone(shared_data_dir):
+    """The data sets share only the TMMs, so the joint profile -2 ln L is the sum of the individual ones;
+    the joint limits are tighter than LAr's alone. (Against CsI 2021 alone the joint |Lambda_1| limit is
+    not tighter: LAr 2020 fluctuates upward and its -2 ln L has its minimum near |Lambda_1| = 15.)"""
+    from bayes_tmm.data_fits import _profile_curve, profile_limits
+    from bayes_tmm.frequentist import TABLE2_PARAMETERS
+    from bayes_tmm.real_data import load_dataset
+
+    csi, lar = load_dataset("coherent_csi_2021", shared_data_dir), load_dataset("coherent_lar_2020", shared_data_dir)
+    curves = [_profile_curve(ds, TABLE2_PARAMETERS, 0, "single") for ds in ([csi], [lar], [csi, lar])]
+    for r in (0.0, 12.0, 25.0):
+        assert curves[2](r) == pytest.approx(curves[0](r) + curves[1](r), rel=1e-9, abs=1e-6)
+    joint = profile_limits([csi, lar], "single")
+    alone = profile_limits([lar], "single")
+    assert np.all(joint < alone)
