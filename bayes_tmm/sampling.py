@@ -10,6 +10,8 @@ report its limits as results (:class:`Diagnostics.require`).
 from __future__ import annotations
 
 import importlib.util
+import logging
+import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -201,9 +203,12 @@ class CompiledSampler:
             with self.model:
                 if data:
                     pm.set_data(data)
+                logging.getLogger("pymc").setLevel(logging.WARNING)  # no "Initializing NUTS" chatter
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
+                    # PyMC counts half the CPUs as hyperthreads; ask for one process per chain up to the CPU count.
                     trace = pm.sample(draws=s.draws, tune=s.tune, chains=s.chains, random_seed=seed,
+                                      cores=min(s.chains, os.cpu_count() or 1),
                                       init="jitter+adapt_full" if s.low_rank_mass_matrix else "jitter+adapt_diag",
                                       target_accept=s.target_accept, nuts_sampler="pymc", progressbar=False,
                                       compute_convergence_checks=False, return_inferencedata=True)
