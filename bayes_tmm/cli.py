@@ -60,6 +60,20 @@ def cmd_rates(args) -> int:
     return 0
 
 
+def _print_current_future(by_key: dict, field: str) -> None:
+    """Table-2 layout: one line per experiment and beam, each cell 'current [future]' of ``field``."""
+    table = []
+    for (name, beam, setup), r in by_key.items():
+        if setup != "current":
+            continue
+        future = by_key.get((name, beam, "future"))
+        current_values = getattr(r, field)
+        cells = [format_number(c) if future is None else f"{format_number(c)} [{format_number(f)}]"
+                 for c, f in zip(current_values, getattr(future, field) if future else current_values)]
+        table.append([name, beam, *cells])
+    _print_table(["experiment", "beam", "|Lambda_1|", "|Lambda_2|", "|Lambda_3|"], table, left=2)
+
+
 def cmd_table2(args) -> int:
     rows = table2_rows(nuisance_on=args.nuisance_on)
     if args.json:
@@ -73,25 +87,9 @@ def cmd_table2(args) -> int:
     by_key = {(r.experiment, r.beam, r.setup): r for r in rows}
     print("90% C.L. upper limits on |Lambda_1|, |Lambda_2|, |Lambda_3| in 1e-10 mu_B: current [future]")
     print("One non-zero Lambda_i at a time, real TMMs, delta_CP = 0, Delta chi^2 = 2.71 (arXiv:1905.03750 Table 2).\n")
-    table = []
-    for (name, beam, setup), r in by_key.items():
-        if setup != "current":
-            continue
-        future = by_key.get((name, beam, "future"))
-        cells = [f"{format_number(c)} [{format_number(f)}]" if future else format_number(c)
-                 for c, f in zip(r.limits, future.limits if future else r.limits)]
-        table.append([name, beam, *cells])
-    _print_table(["experiment", "beam", "|Lambda_1|", "|Lambda_2|", "|Lambda_3|"], table, left=2)
+    _print_current_future(by_key, "limits")
     print("\nSame, with the other two Lambda's and all phases profiled (not in the paper): current [future]\n")
-    table = []
-    for (name, beam, setup), r in by_key.items():
-        if setup != "current":
-            continue
-        future = by_key.get((name, beam, "future"))
-        cells = [f"{format_number(c)} [{format_number(f)}]" if future else format_number(c)
-                 for c, f in zip(r.profiled_limits, future.profiled_limits if future else r.profiled_limits)]
-        table.append([name, beam, *cells])
-    _print_table(["experiment", "beam", "|Lambda_1|", "|Lambda_2|", "|Lambda_3|"], table, left=2)
+    _print_current_future(by_key, "profiled_limits")
     print("\nunbounded: a single-flavour beam is blind along one complex direction of (Lambda_1, Lambda_2, Lambda_3)")
     print("(Eqs. 13-14); with free phases and the other moduli profiled, no limit on a single |Lambda_i| exists.")
     print("\nConventions:")
