@@ -85,6 +85,9 @@ def save_posterior(path: str | os.PathLike, draws: dict[str, np.ndarray], diverg
     tree.attrs.update({"provenance": text, "sha256": digest, "created_by": "bayes_tmm"})
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the permissions of an ordinary one
     try:
         tree.to_netcdf(tmp, engine="h5netcdf")
         os.replace(tmp, path)
