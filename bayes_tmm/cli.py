@@ -287,6 +287,12 @@ def cmd_fit_data(args) -> int:
     return 0 if result.converged or args.allow_unconverged else 1
 
 
+def cmd_reference_posteriors(args) -> int:
+    from .references import run_cli
+
+    return run_cli(args.out, seed=args.seed, check=args.check, as_json=args.json)
+
+
 def _add_sampler_options(p) -> None:
     from .priors import MODES, PRIORS
     from .mixing import OSCILLATION_PARAMETER_SETS
@@ -359,6 +365,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-unconverged", action="store_true")
     p.add_argument("--out", default=None, help="folder for a figure per data set (data vs fitted stacks)")
     p.set_defaults(func=cmd_fit_data)
+    p = sub.add_parser("reference-posteriors",
+                       help="regenerate the reference posteriors (thinned NetCDF files + manifest.json), or --check them")
+    p.add_argument("--out", default="posteriors", help="folder of the reference posteriors")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--check", action="store_true",
+                   help="do not sample: verify each file's hash, its limits against the manifest and its specs")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_reference_posteriors)
     return parser
 
 
