@@ -6,3 +6,9 @@ unless a name says otherwise.
 """
 
 __version__ = "0.1.0"
+
+import warnings as _warnings
+
+# PyTensor warns when a pip install finds no BLAS to link; the graphs here are tiny, so the
+# note is noise for users (PYTENSOR_FLAGS="blas__ldflags=..." configures a BLAS explicitly).
+_warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS installation")
