@@ -49,8 +49,8 @@ def nuclear_recoil_keV(energy_keVee: float, element: Element) -> float:
     Examples
     --------
     >>> from bayes_tmm.nuclei import element
-    >>> round(nuclear_recoil_keV(0.1, element("Ge")), 3), round(nuclear_recoil_keV(0.028, element("Si")), 3)
-    (0.622, 0.171)
+    >>> round(nuclear_recoil_keV(0.1, element("Ge")), 4), round(nuclear_recoil_keV(0.028, element("Si")), 4)
+    (0.6219, 0.1705)
     """
     if not energy_keVee > 0:
         raise ValueError(f"energy_keVee must be > 0, got {energy_keVee!r}")
