@@ -73,6 +73,21 @@ class ModelInputs:
     moment_forms: np.ndarray         # (4, 6, 6) real quadratic forms of M_c
     nuisance_on: tuple[str, ...]     # per channel ("total" or "signal"), entered as the data switch alpha_on_total
 
+    def data_values(self) -> dict[str, np.ndarray]:
+        """The ``pm.Data`` containers of a model, by name: what :func:`build_model` creates and what a compiled
+        model is re-run with."""
+        return {
+            "sm_events": self.sm_events,
+            "em_events_per_mu2": self.em_events_per_mu2,
+            "observed_events": self.observed_events,
+            "stat_sd": self.stat_sd,
+            "background_events": self.background_events,
+            "sigma_alpha": self.sigma_alpha,
+            "sigma_beta": self.sigma_beta,
+            "moment_forms": self.moment_forms,
+            "alpha_on_total": np.array([float(on == "total") for on in self.nuisance_on]),
+        }
+
 
 def model_inputs(channels: Sequence[CountingChi2], params: OscillationParameters = TABLE2_PARAMETERS) -> ModelInputs:
     """Collect the arrays of ``channels`` (the chi^2 objects of each analysis) and the mixing forms."""
@@ -225,17 +240,11 @@ def build_model(inputs: ModelInputs, mode: str, prior: Prior, *, pair: tuple[int
     if mode == "pair" and not (1 <= i <= 3 and 1 <= j <= 3 and i != j):
         raise ValueError(f"pair must be two distinct indices in 1..3, got {pair}")
     with pm.Model() as model:
-        d = {
-            "sm": pm.Data("sm_events", inputs.sm_events),
-            "em": pm.Data("em_events_per_mu2", inputs.em_events_per_mu2),
-            "observed": pm.Data("observed_events", inputs.observed_events),
-            "stat_sd": pm.Data("stat_sd", inputs.stat_sd),
-            "background": pm.Data("background_events", inputs.background_events),
-            "sigma_alpha": pm.Data("sigma_alpha", inputs.sigma_alpha),
-            "sigma_beta": pm.Data("sigma_beta", inputs.sigma_beta),
-            "forms": pm.Data("moment_forms", inputs.moment_forms),
-            "alpha_on_total": pm.Data("alpha_on_total", [float(on == "total") for on in inputs.nuisance_on]),
-        }
+        # short graph-side keys for the containers of ModelInputs.data_values()
+        keys = {"sm_events": "sm", "em_events_per_mu2": "em", "observed_events": "observed", "stat_sd": "stat_sd",
+                "background_events": "background", "sigma_alpha": "sigma_alpha", "sigma_beta": "sigma_beta",
+                "moment_forms": "forms", "alpha_on_total": "alpha_on_total"}
+        d = {keys[name]: pm.Data(name, value) for name, value in inputs.data_values().items()}
         d.update(prior_containers(prior))
         if mode == "single":
             r = real_moduli(3, d)

@@ -7,14 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import gaussian_filter
 
-__all__ = ["HPDRegion", "hpd_region_2d", "upper_limit"]
-
-
-def upper_limit(samples, level: float = 0.9) -> float:
-    """The ``level`` quantile of ``samples``: the one-sided credible upper limit."""
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie in (0, 1), got {level!r}")
-    return float(np.quantile(np.asarray(samples).ravel(), level))
+__all__ = ["HPDRegion", "hpd_region_2d"]
 
 
 @dataclass(frozen=True)
@@ -29,17 +22,6 @@ class HPDRegion:
     density: np.ndarray
     level: float
     prob: float
-
-    def contains(self, x, y) -> np.ndarray:
-        """Whether points (x, y) fall in cells of the region (points off the grid are outside)."""
-        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        dx, dy = self.x_centers[1] - self.x_centers[0], self.y_centers[1] - self.y_centers[0]
-        i = np.floor((x - self.x_centers[0]) / dx + 0.5).astype(int)
-        j = np.floor((y - self.y_centers[0]) / dy + 0.5).astype(int)
-        ok = (i >= 0) & (i < len(self.x_centers)) & (j >= 0) & (j < len(self.y_centers))
-        out = np.zeros(np.broadcast(x, y).shape, dtype=bool)
-        out[ok] = self.density[i[ok], j[ok]] >= self.level
-        return out
 
 
 def hpd_region_2d(x, y, prob: float = 0.9, bins: int = 80, smoothing_bins: float = 1.0,

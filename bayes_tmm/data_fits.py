@@ -23,7 +23,7 @@ from .frequentist import DELTA_CHI2_90_1D, TABLE2_PARAMETERS
 from .mixing import OscillationParameters, pmns_matrix
 from .tmm import effective_moment_matrix
 
-__all__ = ["SignalFit", "fit_sm_signal", "neg2_log_likelihood", "profile_limits", "moment_matrices"]
+__all__ = ["SignalFit", "fit_sm_signal", "profile_limits", "moment_matrices"]
 
 
 @dataclass(frozen=True)
@@ -100,13 +100,6 @@ class _JointObjective:
         return total
 
 
-def neg2_log_likelihood(datasets: Sequence[BinnedDataset], lam, params: OscillationParameters = TABLE2_PARAMETERS) -> float:
-    """-2 ln L (nuisances profiled) of the data sets for complex TMMs ``lam`` (3,), 1e-10 mu_B."""
-    lam = np.asarray(lam, dtype=complex)
-    return sum(fit_nuisances(d, np.real(np.einsum("i,cij,j->c", lam.conj(), m, lam))).neg2_log_likelihood
-               for d, m in zip(datasets, (moment_matrices(d, params) for d in datasets)))
-
-
 def _profile_curve(datasets, params, i: int, mode: str):
     """-2 ln L as a function of |Lambda_i| = r, minimized over the nuisances and, in ``full`` mode, over the
     other two complex Lambda's (Lambda_i real: the common phase is unobservable). One L-BFGS-B minimization
@@ -163,7 +156,3 @@ def profile_limits(datasets: Sequence[BinnedDataset], mode: str = "single", *,
         limits[i] = brentq(lambda r: curve(r) - fmin - delta, grid[k - 1], grid[k], xtol=1e-6 * grid[k])
     return limits
 
-
-def deviance_at_prediction(dataset: BinnedDataset) -> float:
-    """Poisson deviance of the data against the nominal SM + background prediction (a goodness-of-fit number)."""
-    return poisson_deviance(dataset.observed, dataset.expected())

@@ -136,18 +136,7 @@ class PosteriorSampler:
         """The compiled sampler of this structure (compiled on first use) and the data to run it with."""
         inputs = model_inputs(channels, self.params)
         key = structure_key(mode, inputs, pair)
-        data = {
-            "sm_events": inputs.sm_events,
-            "em_events_per_mu2": inputs.em_events_per_mu2,
-            "observed_events": inputs.observed_events,
-            "stat_sd": inputs.stat_sd,
-            "background_events": inputs.background_events,
-            "sigma_alpha": inputs.sigma_alpha,
-            "sigma_beta": inputs.sigma_beta,
-            "moment_forms": inputs.moment_forms,
-            "alpha_on_total": np.array([float(on == "total") for on in inputs.nuisance_on]),
-            **prior_data(prior),
-        }
+        data = {**inputs.data_values(), **prior_data(prior)}
         if key not in self._compiled:
             self._compiled[key] = CompiledSampler(build_model(inputs, mode, prior, pair=pair), self.settings)
         return self._compiled[key], data
